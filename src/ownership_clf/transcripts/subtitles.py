@@ -1,0 +1,189 @@
+"""WebVTT (through webvtt-py) and SubRip (through srt) captions: one turn per cue and speaker.
+
+The speaker comes from a WebVTT voice tag (``<v Agent Sam>``) or from a prefix in the cue text
+("Agent: ...", "[Agent]"); a cue naming none is "unknown". Both libraries are lenient in ways
+that could lose a cue; every timing line of the file is matched to a parsed cue, so a cue that
+could not be parsed is reported with its line instead of disappearing.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import srt
+import webvtt
+from webvtt.errors import MalformedFileError
+
+from .base import (
+    AGENT,
+    UNKNOWN,
+    Columns,
+    ErrorHandler,
+    InputError,
+    Turn,
+    parse_speaker,
+    read_text,
+    report,
+)
+from .speaker_text import segment_turn, segments
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_ARROW_START = re.compile(r"^\s*(?:(\d+)[:.,])?(\d+)[:.,](\d+)(?:[.,:](\d*))?\s*-[- ]\s*>")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
+_TAG = re.compile(r"</?[^>]*>")
+_SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
+
+
+def _arrow_lines(text: str) -> list[tuple[int, int | None, str]]:
+    """(line number, start in ms or None if unreadable, line) of every cue timing line."""
+    found = []
+    for number, line in enumerate(_LINE_END.split(text), 1):
+        if "-->" not in line:
+            continue
+        match = _ARROW_START.match(line)
+        millis = None
+        if match:
+            hours, minutes, seconds, fraction = match.groups()
+            fraction = (fraction or "")[:3].ljust(3, "0")
+            millis = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(
+                fraction
+            )
+        found.append((number, millis, line.strip()))
+    return found
+
+
+class _LineMatcher:
+    """Pairs parsed cues, in order, with the file's timing lines; yields those left behind."""
+
+    def __init__(self, text: str) -> None:
+        self._arrows = _arrow_lines(text)
+        self._next = 0
+
+    def match(self, start_ms: int) -> tuple[int | None, list[tuple[int, str]]]:
+        """The line of the cue starting at start_ms, and the timing lines skipped to reach it."""
+        for position in range(self._next, len(self._arrows)):
+            number, millis, _ = self._arrows[position]
+            if millis == start_ms:
+                skipped = [(n, line) for n, _, line in self._arrows[self._next:position]]
+                self._next = position + 1
+                return number, skipped
+        return None, []
+
+    def rest(self) -> list[tuple[int, str]]:
+        rest = [(n, line) for n, _, line in self._arrows[self._next:]]
+        self._next = len(self._arrows)
+        return rest
+
+
+def _cue_turns(
+    lines: list[str],
+    source: str,
+    index: int,
+    start: float,
+    end: float,
+    line: int | None,
+) -> list[Turn]:
+    """Turns of one cue's text lines (already stripped of markup), split at speaker prefixes."""
+    turns = []
+    for segment in segments((line, text) for text in lines):
+        if segment.text:
+            turns.append(segment_turn(segment, source, index + len(turns), start=start, end=end))
+    return turns
+
+
+def _voice_turn(
+    voice: str, text: str, source: str, index: int, start: float, end: float, line: int | None
+) -> Turn:
+    role, name = parse_speaker(voice) if voice else (UNKNOWN, None)
+    return Turn(
+        source,
+        index,
+        role,
+        text,
+        start,
+        end,
+        line,
+        agent_id=name if role == AGENT else None,
+        speaker_label=voice or None,
+    )
+
+
+def _clean_vtt(fragment: str) -> list[str]:
+    return [html.unescape(_TAG.sub("", part)).strip() for part in fragment.split("\n")]
+
+
+def read_vtt(
+    path: Path, source: str, columns: Columns, on_error: ErrorHandler | None
+) -> Iterator[Turn]:
+    """Turns of a WebVTT file; start/end in seconds, line = the cue's timing line."""
+    del columns
+    text = read_text(path, source)
+    if not text.strip():
+        return
+    try:
+        captions = webvtt.from_buffer(io.StringIO(text)).captions
+    except MalformedFileError:
+        message = "not a WebVTT file: the first line must be 'WEBVTT'"
+        raise InputError(source, message, 1) from None
+    except Exception as exc:  # odd input breaking the library is the file's fault
+        raise InputError(source, f"malformed WebVTT: {exc}") from None
+    matcher = _LineMatcher(text)
+    index = 0
+    for caption in captions:
+        start_ms = caption.start_time.in_milliseconds()
+        line, skipped = matcher.match(start_ms)
+        for number, bad in skipped:
+            report(InputError(source, f"cue could not be parsed: {bad!r}", number), on_error)
+        start = start_ms / 1000
+        end = caption.end_time.in_milliseconds() / 1000
+        pieces = _VOICE.split(caption.raw_text)
+        # pieces: text before any voice tag, then (voice, its text) pairs
+        turns = _cue_turns(_clean_vtt(pieces[0]), source, index, start, end, line)
+        for position in range(1, len(pieces), 2):
+            voice = (pieces[position] or "").strip()
+            body = " ".join(part for part in _clean_vtt(pieces[position + 1]) if part)
+            if body:
+                turns.append(
+                    _voice_turn(voice, body, source, index + len(turns), start, end, line)
+                )
+        yield from turns
+        index += len(turns)
+    for number, bad in matcher.rest():
+        report(InputError(source, f"cue could not be parsed: {bad!r}", number), on_error)
+
+
+def read_srt(
+    path: Path, source: str, columns: Columns, on_error: ErrorHandler | None
+) -> Iterator[Turn]:
+    """Turns of a SubRip file; start/end in seconds, line = the cue's timing line."""
+    del columns, on_error  # srt stops at the first unreadable block; that ends the file
+    text = read_text(path, source)
+    matcher = _LineMatcher(text)
+    index = 0
+    subtitles = srt.parse(text)
+    while True:
+        try:
+            subtitle = next(subtitles)
+        except StopIteration:
+            break
+        except srt.SRTParseError as exc:
+            unmatched = exc.unmatched_content
+            offset = exc.expected_start + len(unmatched) - len(unmatched.lstrip())
+            line = text.count("\n", 0, offset) + 1
+            shown = unmatched.strip()[:80]
+            raise InputError(source, f"malformed SRT block: {shown!r}", line) from None
+        except Exception as exc:  # the library's own failures on odd input are the file's fault
+            raise InputError(source, f"malformed SRT: {exc}") from None
+        start_ms = round(subtitle.start.total_seconds() * 1000)
+        line, _ = matcher.match(start_ms)
+        content = _SRT_TAG.sub("", subtitle.content)
+        lines = [part.strip() for part in content.split("\n")]
+        turns = _cue_turns(
+            lines, source, index, start_ms / 1000, subtitle.end.total_seconds(), line
+        )
+        yield from turns
+        index += len(turns)
