@@ -116,3 +116,23 @@ def test_misspelt_validation_label_gets_a_suggestion(tiny_base, tiny_data, tmp_p
     assert result.exit_code == 1
     assert "did you mean 'blame_shift'?" in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.slow
+def test_two_process_training_with_torchrun(tiny_base, tiny_data, tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    torchrun = shutil.which("torchrun") or str(__import__("pathlib").Path(sys.executable).parent
+                                                / "torchrun")
+    out = tmp_path / "ddp"
+    done = subprocess.run(
+        [torchrun, "--nproc_per_node", "2", "-m", "ownership_clf", "train", "--data",
+         str(tiny_data[0]), "--validation", str(tiny_data[1]), "--output", str(out),
+         "--base-model", str(tiny_base), "--epochs", "1", "--no-progress"],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    record = json.loads((out / "ownership_clf.json").read_text())
+    assert record["validation"]["n"] == sum(1 for _ in tiny_data[1].open())
+    assert Classifier.load(out).predict("the courier lost it").label in record["labels"]

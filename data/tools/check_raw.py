@@ -32,6 +32,32 @@ def normalise(text: str) -> str:
     return re.sub(r"[^\w\s]", "", text.lower()).strip()
 
 
+def trigrams(text: str) -> frozenset:
+    words = normalise(text).split()
+    if len(words) < 3:
+        return frozenset([tuple(words)])
+    return frozenset(zip(words, words[1:], words[2:]))
+
+
+def near_duplicates(path: str, threshold: float = 0.5) -> int:
+    """Rows too alike (word-trigram Jaccard >= threshold): rewrite one of each pair."""
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            try:
+                rows.append((number, trigrams(json.loads(line)["text"])))
+            except (json.JSONDecodeError, KeyError, TypeError):
+                continue
+    found = 0
+    for i, (line_a, a) in enumerate(rows):
+        for line_b, b in rows[i + 1:]:
+            inter = len(a & b)
+            if inter and inter / len(a | b) >= threshold:
+                print(f"{path}:{line_b}: too similar to line {line_a} (Jaccard {inter / len(a | b):.2f})")
+                found += 1
+    return found
+
+
 def check(path: str) -> int:
     problems = 0
     seen: dict[str, int] = {}
@@ -84,6 +110,7 @@ def check(path: str) -> int:
                 problems += 1
             seen[key] = number
             labels[label] += 1
+    problems += near_duplicates(path)
     print(f"{path}: {sum(labels.values())} rows, {problems} problems")
     print("  labels:", dict(sorted(labels.items())))
     print("  hard cases:", dict(sorted(hard.items())))

@@ -20,8 +20,8 @@ from rich.text import Text
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Score how contact-centre agents talk to customers.")
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 COLOURS = {"ownership": "green", "blame_shift": "red", "deflection": "dark_orange",
            "empathetic_apology": "blue", "neutral": "grey50"}
@@ -128,7 +128,7 @@ def score(inputs: Annotated[list[str], typer.Argument(help="Files, folders or gl
           progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True):
     """Score transcript files: one row per agent sentence, with label, scores and cues."""
     from .scoring import score_files
-    from .transcripts import FORMATS, Columns
+    from .transcripts import FORMATS, Columns, expand_inputs
 
     if fmt != "auto" and fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of: {FORMAT_HELP}")
@@ -142,6 +142,7 @@ def score(inputs: Annotated[list[str], typer.Argument(help="Files, folders or gl
         for line in stats.lines():
             err.print(line, highlight=False)
         return
+    expand_inputs(inputs)  # fail on a bad path before spending time loading the model
     classifier = load_classifier(model)
     stats, totals = score_files(classifier, inputs, output, fmt=fmt, speaker=speaker.value,
                                 columns=columns, skip_bad=skip_bad, resume=resume,
@@ -218,14 +219,16 @@ def train(data: Annotated[Path, typer.Option("--data", help="Training data, JSON
           batch_size: Annotated[int | None, typer.Option()] = None,
           progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True):
     """Fine-tune a classifier on your own labelled data (labels come from the data)."""
-    from .training import TrainConfig, train as run_training
+    from .training import TrainConfig
+    from .training import train as run_training
 
     settings = TrainConfig.from_file(config, base_model=base_model, epochs=epochs, seed=seed,
                                      learning_rate=learning_rate, batch_size=batch_size)
     record = run_training(data, output, validation, settings, progress=progress,
                           log=lambda line: err.print(line, highlight=False))
-    out.print(f"model written to {output}: labels {', '.join(record['labels'])}; "
-              f"validation macro-F1 {record['validation']['macro_f1']:.4f}")
+    if "validation" in record:  # only the main process of a multi-process run writes
+        out.print(f"model written to {output}: labels {', '.join(record['labels'])}; "
+                  f"validation macro-F1 {record['validation']['macro_f1']:.4f}")
 
 
 @app.command()

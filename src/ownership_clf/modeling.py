@@ -16,6 +16,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoTokenizer, DistilBertForSequenceClassification
+from transformers.utils import logging as hf_logging
 
 SPAN_HEAD_FILE = "span_head.safetensors"
 RECORD_FILE = "ownership_clf.json"
@@ -101,6 +102,8 @@ def load_model(directory: str | Path) -> tuple[OwnershipModel, Any, dict[str, An
     for required in ("config.json", "model.safetensors"):
         if not (directory / required).exists():
             raise ModelDirectoryError(f"model directory {directory} has no {required}")
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
     try:
         classifier = DistilBertForSequenceClassification.from_pretrained(
             directory, dtype=torch.float32

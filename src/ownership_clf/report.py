@@ -45,7 +45,7 @@ def rate_chart(rates: dict[str, Counter[str]], labels: Sequence[str],
         1, len(names) ** 0.5)), frameon=False, fontsize=8)
     fig.tight_layout()
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     plt.close(fig)
     svg = buffer.getvalue()
     return svg[svg.find("<svg"):]

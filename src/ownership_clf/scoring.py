@@ -16,11 +16,12 @@ from typing import Any
 
 from tqdm.auto import tqdm
 
-from .inference import Classifier, SentencePrediction
+from .inference import Classifier, Prediction
 from .outputs import Journal, check_output, finalise, journal_path, read_journal, row_key
+from .sentences import split_sentences
 from .transcripts import Columns, InputError, Turn, expand_inputs, read_turns
 
-CHUNK_TURNS = 512
+CHUNK_SENTENCES = 2048  # sentences scored together: big sorted batches, flat memory
 
 
 @dataclass
@@ -31,15 +32,31 @@ class ScoreStats:
     turns: int = 0
     scored_turns: int = 0
     other_speakers: int = 0
+    unknown_speakers: int = 0
     empty_turns: int = 0
     sentences: int = 0
     resumed_rows: int = 0
     skipped: list[str] = field(default_factory=list)
 
+    def count(self, turn: Turn, speaker: str) -> bool:
+        """Tally one turn read; True when it is to be scored."""
+        self.turns += 1
+        if speaker != "all" and turn.speaker != "agent":
+            self.other_speakers += 1
+            self.unknown_speakers += turn.speaker == "unknown"
+            return False
+        if not turn.text.strip():
+            self.empty_turns += 1
+            return False
+        self.scored_turns += 1
+        return True
+
     def lines(self) -> list[str]:
         out = [f"files read: {self.files}", f"turns read: {self.turns}",
                f"turns scored: {self.scored_turns}",
                f"turns not scored (other speakers): {self.other_speakers}",
+               *([f"  of which unknown speaker: {self.unknown_speakers} (use --speaker all "
+                  "to score them)"] if self.unknown_speakers else []),
                f"turns with no text: {self.empty_turns}",
                f"sentences scored: {self.sentences}"]
         if self.resumed_rows:
@@ -49,10 +66,6 @@ class ScoreStats:
         if len(self.skipped) > 50:
             out.append(f"  ... and {len(self.skipped) - 50} more")
         return out
-
-
-def wanted(turn: Turn, speaker: str) -> bool:
-    return speaker == "all" or turn.speaker == "agent"
 
 
 def iter_turns(paths: Sequence[Path], fmt: str, columns: Columns, skip_bad: bool,
@@ -68,54 +81,46 @@ def iter_turns(paths: Sequence[Path], fmt: str, columns: Columns, skip_bad: bool
             on_file(path)
 
 
-def sentence_rows(turn: Turn, sentences: Sequence[SentencePrediction]) -> list[dict[str, Any]]:
-    """The row contract: one row per sentence, cue offsets relative to the sentence text."""
-    rows = []
-    for number, s in enumerate(sentences):
-        rows.append({
-            "source": turn.source, "turn": turn.index, "sentence": number,
-            "speaker": turn.speaker, "agent_id": turn.agent_id, "start": turn.start,
-            "end": turn.end, "char_start": s.start, "char_end": s.end, "text": s.text,
-            "label": s.label, "score": round(s.score, 6),
-            "scores": {k: round(v, 6) for k, v in s.scores.items()},
-            "spans": [{"start": sp.start - s.start, "end": sp.end - s.start, "text": sp.text,
-                       "label": sp.label, "score": round(sp.score, 6)} for sp in s.spans],
-        })
-    return rows
+def sentence_fields(turn: Turn) -> list[dict[str, Any]]:
+    """The unscored part of the row contract: one dict per sentence of an agent turn."""
+    return [{"source": turn.source, "turn": turn.index, "sentence": number,
+             "speaker": turn.speaker, "agent_id": turn.agent_id, "start": turn.start,
+             "end": turn.end, "char_start": begin, "char_end": stop, "text": turn.text[begin:stop]}
+            for number, (begin, stop) in enumerate(split_sentences(turn.text))]
+
+
+def prediction_fields(prediction: Prediction) -> dict[str, Any]:
+    """The scored part of the row contract; cue offsets are relative to the sentence text."""
+    return {"label": prediction.label, "score": round(prediction.score, 6),
+            "scores": {k: round(v, 6) for k, v in prediction.scores.items()},
+            "spans": [{"start": s.start, "end": s.end, "text": s.text, "label": s.label,
+                       "score": round(s.score, 6)} for s in prediction.spans]}
 
 
 def score_turns(classifier: Classifier, turns: Iterable[Turn], speaker: str, stats: ScoreStats,
                 batch_size: int = 64, done: set[tuple[str, int, int]] | None = None,
                 bar: tqdm | None = None) -> Iterator[list[dict[str, Any]]]:
     """Yield the rows of each chunk of turns as soon as the chunk is scored."""
-    chunk: list[Turn] = []
+    pending: list[dict[str, Any]] = []
 
     def flush() -> list[dict[str, Any]]:
-        predictions = classifier.predict_turns([t.text for t in chunk], batch_size=batch_size)
-        rows = []
-        for turn, prediction in zip(chunk, predictions, strict=True):
-            for row in sentence_rows(turn, prediction.sentences):
-                if done is None or row_key(row) not in done:
-                    rows.append(row)
+        predictions = classifier.predict([row["text"] for row in pending], batch_size=batch_size)
+        rows = [{**row, **prediction_fields(p)}
+                for row, p in zip(pending, predictions, strict=True)]
         stats.sentences += len(rows)
         if bar is not None:
             bar.update(len(rows))
-        chunk.clear()
+        pending.clear()
         return rows
 
     for turn in turns:
-        stats.turns += 1
-        if not wanted(turn, speaker):
-            stats.other_speakers += 1
+        if not stats.count(turn, speaker):
             continue
-        if not turn.text.strip():
-            stats.empty_turns += 1
-            continue
-        stats.scored_turns += 1
-        chunk.append(turn)
-        if len(chunk) >= CHUNK_TURNS:
+        pending.extend(row for row in sentence_fields(turn)
+                       if done is None or row_key(row) not in done)
+        if len(pending) >= CHUNK_SENTENCES:
             yield flush()
-    if chunk:
+    if pending:
         yield flush()
 
 

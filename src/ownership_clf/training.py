@@ -247,7 +247,8 @@ def train(train_path: str | Path, output: str | Path, validation_path: str | Pat
             score = float(metrics["eval_macro_f1"])
             history.append({"epoch": round(state.epoch or 0), "validation_macro_f1": score,
                             "validation_loss": float(metrics.get("eval_loss", float("nan")))})
-            log(f"epoch {round(state.epoch or 0)}: validation macro-F1 {score:.4f}")
+            if state.is_world_process_zero:
+                log(f"epoch {round(state.epoch or 0)}: validation macro-F1 {score:.4f}")
             if score > best["score"]:
                 best.update(score=score, epoch=round(state.epoch or 0),
                             state=copy.deepcopy(kwargs["model"].state_dict()))
@@ -286,7 +287,7 @@ def train(train_path: str | Path, output: str | Path, validation_path: str | Pat
         "train_loss": float(result.training_loss),
     }
     output = Path(output)
-    is_main = int(getattr(args, "process_index", 0)) == 0
+    is_main = trainer.is_world_process_zero()
     if is_main:
         model.save(output, tokenizer, record)
         # Figures below are measured on the weights as stored, not the in-memory ones.
@@ -300,6 +301,11 @@ def train(train_path: str | Path, output: str | Path, validation_path: str | Pat
                                                       labels)
         (output / "ownership_clf.json").write_text(json.dumps(record, indent=2, sort_keys=True)
                                                    + "\n")
+    # Under torchrun every rank trains; only rank 0 writes, and the others wait for it so
+    # that no process exits while the directory is half-written.
+    trainer.accelerator.wait_for_everyone()
+    if not is_main:
+        return record
     log(f"trained {len(train_examples)} examples x {config.epochs} epochs in {seconds:.1f} s "
         f"({throughput:.1f} examples/s, {'bf16' if bf16 else 'fp32'}); best epoch "
         f"{best['epoch']} (validation macro-F1 {best['score']:.4f})")

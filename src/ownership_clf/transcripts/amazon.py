@@ -42,9 +42,9 @@ def _millis(record: dict[str, Any], key: str, where: str) -> float | None:
     value = record.get(key)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ValueError(f"{where}: '{key}' is not a number of milliseconds: {value!r}")
-    return value / 1000
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value < 2**63:
+        return value / 1000
+    raise ValueError(f"{where}: '{key}' is not a number of milliseconds: {value!r}")
 
 
 def read(
@@ -98,9 +98,13 @@ def read(
         speaker = normalise_role(label) if label else UNKNOWN
         agent_id = None
         # A ParticipantId that merely repeats the role ("AGENT") identifies nobody.
-        if speaker == AGENT and isinstance(pid, str) and pid.strip():
-            if pid.casefold() not in {"agent", (label or "").casefold()}:
-                agent_id = pid
+        if (
+            speaker == AGENT
+            and isinstance(pid, str)
+            and pid.strip()
+            and pid.casefold() not in {"agent", (label or "").casefold()}
+        ):
+            agent_id = pid
         try:
             start = _millis(record, "BeginOffsetMillis", where)
             end = _millis(record, "EndOffsetMillis", where)

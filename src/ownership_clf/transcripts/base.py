@@ -182,7 +182,10 @@ def parse_seconds(value: Any) -> float | None:
     if isinstance(value, bool):
         raise ValueError(f"not a time: {value!r}")
     if isinstance(value, (int, float)):
-        seconds = float(value)
+        try:
+            seconds = float(value)
+        except OverflowError:
+            raise ValueError(f"not a time: {value!r}") from None
     elif isinstance(value, str):
         text = value.strip()
         if not text:
@@ -256,9 +259,7 @@ def iter_lines(
     choose to skip it. A UTF-8 BOM is dropped. Opening problems raise InputError.
     """
     with open_file(path, source) as handle:
-        lineno = 0
-        for raw in handle:
-            lineno += 1
+        for lineno, raw in enumerate(handle, 1):
             if lineno == 1:
                 _check_bom(raw, source)
                 if raw.startswith(_BOM):

@@ -8,6 +8,7 @@ behalf, so it counts as the agent; speaker_label keeps the raw role.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ ROLES = {
 }
 # Entries' microsecond timestamps past this are wall-clock times; turns start from the first.
 _EPOCH_USEC = 10**12
+_MAX_USEC = 2**63
 
 
 def looks_like(doc: Any) -> bool:
@@ -72,9 +74,13 @@ def _offset(value: Any) -> float | None:
         result = float(value)
     else:
         raise ValueError(f"not a duration: {value!r}")
-    if not result >= 0 or result == float("inf"):
+    if not (math.isfinite(result) and result >= 0):
         raise ValueError(f"not a duration: {value!r}")
     return result
+
+
+# (JSON position, text, raw role, agent id, start, end) of one segment or entry
+_Item = tuple[str, Any, Any, str | None, float | None, float | None]
 
 
 def _id(value: Any) -> str | None:
@@ -87,10 +93,12 @@ def _id(value: Any) -> str | None:
 
 def _segments(
     doc: dict[str, Any], source: str, on_error: ErrorHandler | None
-) -> Iterator[tuple[Any, str, str | None, str | None, float | None, float | None]]:
+) -> Iterator[_Item]:
     """(position, text, raw role, agent id, start, end) per transcript segment."""
     segments = doc["transcript"]["transcriptSegments"]
-    metadata = doc.get("callMetadata") if isinstance(doc.get("callMetadata"), dict) else {}
+    metadata = doc.get("callMetadata")
+    if not isinstance(metadata, dict):
+        metadata = {}
     channels = {metadata.get("agentChannel"): "AGENT", metadata.get("customerChannel"): "CUSTOMER"}
     channels.pop(None, None)
     for number, segment in enumerate(segments):
@@ -115,7 +123,7 @@ def _segments(
             try:
                 start = _offset(first.get("startOffset")) if isinstance(first, dict) else None
                 end = _offset(last.get("endOffset")) if isinstance(last, dict) else None
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:
                 report(InputError(source, f"{where}: {exc}"), on_error)
                 continue
         yield where, segment.get("text"), raw_role, agent_id, start, end
@@ -123,7 +131,7 @@ def _segments(
 
 def _entries(
     doc: dict[str, Any], source: str, on_error: ErrorHandler | None
-) -> Iterator[tuple[Any, str, str | None, str | None, float | None, float | None]]:
+) -> Iterator[_Item]:
     """(position, text, raw role, agent id, start, end) per upload-form entry."""
     base: int | None = None
     for number, entry in enumerate(doc["entries"]):
@@ -137,7 +145,11 @@ def _entries(
         if stamp is not None:
             if isinstance(stamp, str) and stamp.strip().isdigit():
                 stamp = int(stamp)
-            if isinstance(stamp, bool) or not isinstance(stamp, (int, float)) or stamp < 0:
+            if (
+                isinstance(stamp, bool)
+                or not isinstance(stamp, (int, float))
+                or not 0 <= stamp < _MAX_USEC
+            ):
                 report(InputError(source, f"{where}: bad 'start_timestamp_usec' {stamp!r}"),
                        on_error)
                 continue

@@ -34,7 +34,7 @@ _PREFIX = re.compile(
             (?:[ \t]*\([^()\n]{{1,60}}\)|[ \t]+[-\u2013\u2014][ \t]*[^:\n]{{1,60}}?)?
         )[ \t]*:
     )
-    (?=\s|$)
+    (?=\s|$|(?P<tight>[^\s/]))
     """,
     re.VERBOSE,
 )
@@ -70,8 +70,9 @@ class Prefix:
 def parse_prefix(line: str) -> Prefix | None:
     """The speaker prefix of a line ("[00:01:02] Agent (Sam): hi"), or None if it has none.
 
-    A known role is always a speaker. Another label counts only where it looks like a name
-    (each word capitalised, not a word like "Note" or "Subject"); "[Label]" needs a colon.
+    A known role is always a speaker, even with no space before the text ("Agent:Hi"). Another
+    label counts only where it looks like a name (each word capitalised, not a word like "Note"
+    or "Subject") and is followed by a space; "[Label]" then needs a colon.
     """
     match = _PREFIX.match(line)
     if match is None:
@@ -81,6 +82,8 @@ def parse_prefix(line: str) -> Prefix | None:
         return None
     role, name = parse_speaker(label)
     if role == UNKNOWN:
+        if match["tight"] is not None:  # "Label:text" counts only for a known role
+            return None
         if match["bracket"] is not None and match["colon"] is None:
             return None
         head = _HEAD_END.split(label, 1)[0].strip()

@@ -32,10 +32,28 @@ from .base import (
 from .speaker_text import segment_turn, segments
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
-_ARROW_START = re.compile(r"^\s*(?:(\d+)[:.,])?(\d+)[:.,](\d+)(?:[.,:](\d*))?\s*-[- ]\s*>")
+_ARROW_START = re.compile(r"^\s*([\d:.,]{1,40})\s*-[- ]\s*>")
+_TIMESTAMP = re.compile(r"(\d{1,10}(?::\d{1,4}){1,3})(?:[.,](\d{0,9}))?")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?(?:[ \t]+([^>]*))?>")
 _TAG = re.compile(r"</?[^>]*>")
 _SRT_TAG = re.compile(r"</?(?:i|b|u|font)(?:\s[^>]*)?>|\{\\[^{}]*\}", re.IGNORECASE)
+
+
+def _millis(token: str) -> int | None:
+    """Milliseconds of a cue timestamp as written ("01:02.5", "00:01:02,500"), None if odd."""
+    match = _TIMESTAMP.fullmatch(token)
+    if match is None:
+        return None
+    fields = [int(field) for field in match[1].split(":")]
+    fraction = match[2]
+    if fraction is None and len(fields) == 4:  # "00:00:01:500", accepted by srt
+        fraction = str(fields.pop())
+    if len(fields) == 2:
+        fields.insert(0, 0)
+    if len(fields) != 3:
+        return None
+    hours, minutes, seconds = fields
+    return ((hours * 60 + minutes) * 60 + seconds) * 1000 + int((fraction or "")[:3].ljust(3, "0"))
 
 
 def _arrow_lines(text: str) -> list[tuple[int, int | None, str]]:
@@ -45,15 +63,34 @@ def _arrow_lines(text: str) -> list[tuple[int, int | None, str]]:
         if "-->" not in line:
             continue
         match = _ARROW_START.match(line)
-        millis = None
-        if match:
-            hours, minutes, seconds, fraction = match.groups()
-            fraction = (fraction or "")[:3].ljust(3, "0")
-            millis = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + int(
-                fraction
-            )
-        found.append((number, millis, line.strip()))
+        found.append((number, _millis(match[1]) if match else None, line.strip()))
     return found
+
+
+def _orphan_blocks(text: str) -> list[tuple[int, str]]:
+    """(line, first line) of WebVTT blocks that are neither cues nor NOTE/STYLE/REGION.
+
+    webvtt-py ignores them, but they are usually cue text cut off by a blank line.
+    """
+    orphans = []
+    block: list[str] = []
+    block_start = 0
+    first = True
+    for number, line in enumerate([*_LINE_END.split(text), ""], 1):
+        if line:
+            if not block:
+                block_start = number
+            block.append(line)
+            continue
+        if block and not first:
+            head = block[0]
+            known = not head.strip() or head.startswith(("NOTE", "STYLE", "REGION"))
+            if not known and not any("-->" in part for part in block):
+                orphans.append((block_start, head.strip()))
+        if block:
+            first = False
+        block = []
+    return orphans
 
 
 class _LineMatcher:
@@ -88,7 +125,7 @@ def _cue_turns(
     line: int | None,
 ) -> list[Turn]:
     """Turns of one cue's text lines (already stripped of markup), split at speaker prefixes."""
-    turns = []
+    turns: list[Turn] = []
     for segment in segments((line, text) for text in lines):
         if segment.text:
             turns.append(segment_turn(segment, source, index + len(turns), start=start, end=end))
@@ -132,10 +169,19 @@ def read_vtt(
     except Exception as exc:  # odd input breaking the library is the file's fault
         raise InputError(source, f"malformed WebVTT: {exc}") from None
     matcher = _LineMatcher(text)
+    orphans = _orphan_blocks(text)
+
+    def report_orphans(before: float) -> None:
+        while orphans and orphans[0][0] < before:
+            number, head = orphans.pop(0)
+            message = f"text outside any cue (a blank line inside a cue?): {head[:80]!r}"
+            report(InputError(source, message, number), on_error)
+
     index = 0
     for caption in captions:
         start_ms = caption.start_time.in_milliseconds()
         line, skipped = matcher.match(start_ms)
+        report_orphans(line if line is not None else 0)
         for number, bad in skipped:
             report(InputError(source, f"cue could not be parsed: {bad!r}", number), on_error)
         start = start_ms / 1000
@@ -154,36 +200,46 @@ def read_vtt(
         index += len(turns)
     for number, bad in matcher.rest():
         report(InputError(source, f"cue could not be parsed: {bad!r}", number), on_error)
+    report_orphans(float("inf"))
 
 
 def read_srt(
     path: Path, source: str, columns: Columns, on_error: ErrorHandler | None
 ) -> Iterator[Turn]:
-    """Turns of a SubRip file; start/end in seconds, line = the cue's timing line."""
-    del columns, on_error  # srt stops at the first unreadable block; that ends the file
+    """Turns of a SubRip file; start/end in seconds, line = the cue's timing line.
+
+    Text that srt cannot read as a block is reported with its line and reading resumes at the
+    next block it can read.
+    """
+    del columns
     text = read_text(path, source)
     matcher = _LineMatcher(text)
     index = 0
-    subtitles = srt.parse(text)
-    while True:
-        try:
-            subtitle = next(subtitles)
-        except StopIteration:
-            break
-        except srt.SRTParseError as exc:
-            unmatched = exc.unmatched_content
-            offset = exc.expected_start + len(unmatched) - len(unmatched.lstrip())
-            line = text.count("\n", 0, offset) + 1
-            shown = unmatched.strip()[:80]
-            raise InputError(source, f"malformed SRT block: {shown!r}", line) from None
-        except Exception as exc:  # the library's own failures on odd input are the file's fault
-            raise InputError(source, f"malformed SRT: {exc}") from None
-        start_ms = round(subtitle.start.total_seconds() * 1000)
-        line, _ = matcher.match(start_ms)
-        content = _SRT_TAG.sub("", subtitle.content)
-        lines = [part.strip() for part in content.split("\n")]
-        turns = _cue_turns(
-            lines, source, index, start_ms / 1000, subtitle.end.total_seconds(), line
-        )
-        yield from turns
-        index += len(turns)
+    position = 0
+    while position < len(text):
+        subtitles = srt.parse(text[position:])
+        while True:
+            try:
+                subtitle = next(subtitles)
+            except StopIteration:
+                position = len(text)
+                break
+            except srt.SRTParseError as exc:
+                unmatched = exc.unmatched_content
+                offset = position + exc.expected_start + len(unmatched) - len(unmatched.lstrip())
+                shown = unmatched.strip()[:80]
+                bad_line = text.count("\n", 0, offset) + 1
+                report(InputError(source, f"malformed SRT block: {shown!r}", bad_line), on_error)
+                position += exc.actual_start
+                break
+            except Exception as exc:  # the library's own failures on odd input: the file's fault
+                raise InputError(source, f"malformed SRT: {exc}") from None
+            start_ms = round(subtitle.start.total_seconds() * 1000)
+            line, _ = matcher.match(start_ms)
+            content = _SRT_TAG.sub("", subtitle.content)
+            lines = [part.strip() for part in content.split("\n")]
+            turns = _cue_turns(
+                lines, source, index, start_ms / 1000, subtitle.end.total_seconds(), line
+            )
+            yield from turns
+            index += len(turns)

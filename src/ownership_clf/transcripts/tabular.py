@@ -30,7 +30,7 @@ from .base import (
 # scored as agent speech just because the column has another common name.
 SPEAKER_ALIASES = (
     "speaker", "role", "speaker_role", "participant_role", "participant", "sender", "author",
-    "party", "from",
+    "party",
 )
 _DELIMITERS = (",", "\t", ";", "|")
 
@@ -121,12 +121,14 @@ class _CsvLines:
         self.row_start: int | None = None
         self.bad: list[InputError] = []
 
-    def peek(self) -> str | None:
-        if not self._pushed:
+    def header(self) -> str | None:
+        """The first non-blank line, left to be read again (blank lines before it dropped)."""
+        while not self._pushed:
             item = next(self._lines, None)
             if item is None:
                 return None
-            self._pushed.append(item)
+            if item[1].strip() or item[2] is not None:
+                self._pushed.append(item)
         return self._pushed[0][1]
 
     def new_row(self) -> None:
@@ -167,11 +169,13 @@ def read_csv(
 ) -> Iterator[Turn]:
     """Turns of a CSV/TSV file with a header row; bad rows are reported with their line."""
     lines = _CsvLines(path, source)
-    header = lines.peek()
+    header = lines.header()
     if header is None:
         return
     default = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(lines, delimiter=_sniff_delimiter(header, columns.text, default))
+    delimiter = _sniff_delimiter(header, columns.text, default)
+    # strict: a stray quote is an error for its row, not silently changed text or merged rows
+    reader = csv.DictReader(lines, delimiter=delimiter, strict=True)
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
