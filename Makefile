@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/ownership-clf-minilm
 EXTRAS ?= dev,ray
 
-.PHONY: install demo test test-fast train data bench bench-streaming lint clean
+.PHONY: install demo test test-fast train data datasheet bench bench-streaming lint clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test-fast: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/python data/tools/build_dataset.py
+	$(BIN)/python data/tools/datasheet.py
+
+datasheet: $(STAMP)
+	$(BIN)/python data/tools/datasheet.py
 
 train: $(STAMP)
 	$(BIN)/python training/train_default.py --config training/default.json --output $(MODEL)

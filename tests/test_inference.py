@@ -8,8 +8,6 @@ from ownership_clf.inference import default_model_dir
 from ownership_clf.modeling import ModelDirectoryError
 
 
-
-
 @pytest.fixture(scope="module")
 def tiny(tiny_model):
     return Classifier.load(tiny_model)

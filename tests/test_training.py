@@ -3,6 +3,7 @@
 import json
 
 import pytest
+import torch
 from safetensors.torch import load_file
 from typer.testing import CliRunner
 
@@ -47,6 +48,7 @@ def test_saved_model_loads_as_a_plain_pipeline(tiny_model):
     from transformers import pipeline
 
     classify = pipeline("text-classification", model=str(tiny_model), top_k=None)
+    assert classify.model.dtype == torch.float32  # weights stored in half, computed in full
     text = "that's not my department, call billing"
     theirs = {d["label"]: d["score"] for d in classify([text])[0]}
     ours = Classifier.load(tiny_model, precision="fp32").predict(text).scores

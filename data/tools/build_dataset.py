@@ -23,6 +23,12 @@ from ownership_clf.data import near_duplicate_pairs, normalise  # noqa: E402
 SPLITS = {"train": 0.8, "validation": 0.1, "test": 0.1}
 GROUP_THRESHOLD = 0.5
 SEED = 13
+# Writers named some industries differently; one name each.
+INDUSTRY_NAMES = {"video_games": "gaming", "electronics": "consumer_electronics",
+                  "retail_banking": "banking", "gym_membership": "fitness",
+                  "property": "property_management", "broadband": "telecom",
+                  "mobile_network": "telecom", "cable_tv": "telecom", "energy": "utilities",
+                  "water": "utilities"}
 
 
 def load_raw(raw_dir: Path) -> list[dict]:
@@ -47,7 +53,8 @@ def load_raw(raw_dir: Path) -> list[dict]:
             rows.append({
                 "id": "u" + hashlib.sha1(text.encode()).hexdigest()[:10],
                 "text": text, "label": row["label"], "spans": sorted(spans),
-                "channel": row["channel"], "industry": row["industry"],
+                "channel": row["channel"],
+                "industry": INDUSTRY_NAMES.get(row["industry"], row["industry"]),
                 "hard_cases": sorted(set(row.get("hard_cases", []))),
                 "source": path.stem,
             })

@@ -7,9 +7,13 @@ character offsets. This checker lets writers fix their own rows early.
 from __future__ import annotations
 
 import json
-import re
 import sys
 from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
+
+from ownership_clf.data import normalise, shingles  # noqa: E402
 
 LABELS = {"ownership", "blame_shift", "deflection", "empathetic_apology", "neutral"}
 CHANNELS = {"phone", "chat", "email", "social"}
@@ -28,24 +32,13 @@ HARD_CASES = {
 }
 
 
-def normalise(text: str) -> str:
-    return re.sub(r"[^\w\s]", "", text.lower()).strip()
-
-
-def trigrams(text: str) -> frozenset:
-    words = normalise(text).split()
-    if len(words) < 3:
-        return frozenset([tuple(words)])
-    return frozenset(zip(words, words[1:], words[2:]))
-
-
 def near_duplicates(path: str, threshold: float = 0.5) -> int:
     """Rows too alike (word-trigram Jaccard >= threshold): rewrite one of each pair."""
     rows = []
     with open(path, encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             try:
-                rows.append((number, trigrams(json.loads(line)["text"])))
+                rows.append((number, shingles(json.loads(line)["text"])))
             except (json.JSONDecodeError, KeyError, TypeError):
                 continue
     found = 0

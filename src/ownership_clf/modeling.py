@@ -86,6 +86,13 @@ class OwnershipModel(nn.Module):
         directory.mkdir(parents=True, exist_ok=True)
         self.classifier.to(dtype).save_pretrained(directory)
         self.classifier.to(torch.float32)
+        # Loaders that honour the config's dtype (pipeline, from_pretrained with "auto")
+        # should compute in float32, whatever precision the weights are stored in.
+        config_file = directory / "config.json"
+        config = json.loads(config_file.read_text())
+        config["dtype"] = "float32"
+        config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "
+")
         tokenizer.save_pretrained(directory)
         if self.span_head is not None:
             head = {k: v.detach().to(torch.float32).contiguous()

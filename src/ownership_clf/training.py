@@ -295,7 +295,6 @@ def train(train_path: str | Path, output: str | Path, validation_path: str | Pat
         thresholds = tune_span_thresholds(stored, val_examples)
         if thresholds:
             record["span_thresholds"] = thresholds
-        stored = Classifier.load(output, precision="fp32") if thresholds is None else stored
         predicted = [p.label for p in stored.predict([e.text for e in val_examples], spans=False)]
         record["validation"] = classification_metrics([e.label for e in val_examples], predicted,
                                                       labels)
