@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 MODEL := models/ownership-clf-minilm
 EXTRAS ?= dev,ray
 
-.PHONY: install demo test test-fast train data datasheet bench bench-streaming lint clean
+.PHONY: install demo test test-fast train data datasheet bench bench-streaming bench-ray bench-onnx lint clean
 
 install: $(STAMP)
 
@@ -44,6 +44,13 @@ bench: $(STAMP)
 
 bench-streaming: $(STAMP)
 	$(BIN)/python benchmarks/bench_streaming.py
+
+bench-ray: $(STAMP)
+	$(BIN)/python benchmarks/bench_ray.py
+
+bench-onnx: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[onnx]"
+	$(BIN)/python benchmarks/bench_onnx.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests training benchmarks data/tools

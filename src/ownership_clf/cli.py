@@ -152,13 +152,13 @@ def score(inputs: Annotated[list[str], typer.Argument(help="Files, folders or gl
     table = Table(title=f"Label rates per transcript ({output})")
     table.add_column("transcript")
     table.add_column("sentences", justify="right")
-    for label in classifier.labels:
-        table.add_column(label, justify="right", style=COLOURS.get(label))
+    for label in classifier.labels:  # spaces let narrow terminals wrap the headers
+        table.add_column(label.replace("_", " "), justify="right", style=COLOURS.get(label))
     for row in totals.table():
         if row["scope"] == "transcript":
             table.add_row(Path(row["name"]).name, str(row["sentences"]),
                           *(f"{row[f'{x}_rate']:.0%}" for x in classifier.labels))
-    out.print(table)
+    Console(width=max(out.width, 120)).print(table)  # never squeeze the rates to "…"
 
 
 @app.command()

@@ -67,11 +67,11 @@ def _raw_rows(path: Path) -> Iterable[tuple[int, dict | None, str | None]]:
         except csv.Error as error:
             yield reader.line_num, None, f"malformed CSV: {error}"
         return
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
             continue
         try:
-            row = json.loads(line)
+            row = json.loads(raw)
         except json.JSONDecodeError as error:
             yield number, None, f"malformed JSON: {error.msg}"
             continue

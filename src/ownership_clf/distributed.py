@@ -8,6 +8,7 @@ as the local engine's; OUT is a folder of part files, as Ray writes it.
 
 from __future__ import annotations
 
+import functools
 import json
 import tempfile
 from dataclasses import asdict, replace
@@ -90,9 +91,9 @@ def score_with_ray(inputs, output: str | Path, model: str | Path | None = None,
     ray.init(address=address, ignore_reinit_error=True, log_to_driver=False,
              include_dashboard=False)
     files = ray.data.read_binary_files(list(sources), include_paths=True)
-    rows = files.flat_map(parse_file, fn_kwargs=dict(
-        sources=sources, fmt=fmt, speaker=speaker, columns=columns or Columns(),
-        skip_bad=skip_bad)).materialize()  # parse fully before actors take the CPUs
+    parse = functools.partial(parse_file, sources=sources, fmt=fmt, speaker=speaker,
+                              columns=columns or Columns(), skip_bad=skip_bad)
+    rows = files.flat_map(parse).materialize()  # parse fully before actors take the CPUs
     stats = ScoreStats()
     for row in rows.filter(lambda r: r["kind"] == "stats").take_all():
         tally = json.loads(row["tally"])

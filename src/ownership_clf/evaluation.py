@@ -112,7 +112,7 @@ def evaluate_classifier(classifier, examples, batch_size: int = 64,
     return report
 
 
-BASELINES = {
+BASELINES: dict[str, dict[str, dict[str, Any]]] = {
     # scikit-learn's defaults: the bar as it is usually quoted
     "textbook": {"vectoriser": {}, "model": {"max_iter": 2000}},
     # word 1-2 grams, sublinear tf, weaker regularisation, balanced classes: tuned on

@@ -24,6 +24,7 @@ from .spans import DEFAULT_HIGH, DEFAULT_LOW, Span, decode_spans, integrated_gra
 MODEL_ENV = "OWNERSHIP_CLF_MODEL"
 DEFAULT_MODEL_NAME = "ownership-clf-minilm"
 MAX_TOKENS = 256  # inference truncation; sentences are far shorter
+MAX_BATCH_TOKENS = 8192  # padded tokens per batch: bounds memory whatever the batch size
 
 
 def default_model_dir() -> Path:
@@ -125,12 +126,17 @@ class Classifier:
                               return_offsets_mapping=True)
 
     def _batches(self, encoding, batch_size: int) -> Iterator[tuple[np.ndarray, dict]]:
+        """Longest first; a batch grows until `batch_size` rows or MAX_BATCH_TOKENS padded
+        tokens, so short sentences travel in big batches and nothing pads past its batch."""
         lengths = np.array([len(ids) for ids in encoding["input_ids"]])
         order = np.argsort(-lengths, kind="stable")
         pad = self.tokenizer.pad_token_id or 0
-        for begin in range(0, len(order), batch_size):
-            rows = order[begin:begin + batch_size]
-            width = int(lengths[rows].max())
+        begin = 0
+        while begin < len(order):
+            width = int(lengths[order[begin]])
+            size = max(1, min(batch_size, MAX_BATCH_TOKENS // width))
+            rows = order[begin:begin + size]
+            begin += size
             ids = np.full((len(rows), width), pad, dtype=np.int64)
             mask = np.zeros((len(rows), width), dtype=np.int64)
             for k, row in enumerate(rows):
@@ -178,7 +184,7 @@ class Classifier:
         return self._forward(texts, batch_size, want_tokens=False)[1]
 
     @overload
-    def predict(self, texts: str, batch_size: int = ..., spans: bool = ...,
+    def predict(self, texts: str, batch_size: int = ..., spans: bool = ...,  # type: ignore[overload-overlap]
                 progress: bool = ...) -> Prediction: ...
     @overload
     def predict(self, texts: Sequence[str], batch_size: int = ..., spans: bool = ...,

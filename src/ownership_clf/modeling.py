@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import torch
 from safetensors.torch import load_file, save_file
@@ -63,7 +63,8 @@ class OwnershipModel(nn.Module):
             span_logits = self.span_head(self.span_dropout(hidden)).squeeze(-1)
             out["span_logits"] = span_logits
         if labels is not None:
-            weight = None if self.class_weights is None else self.class_weights.float()
+            weights = cast(torch.Tensor | None, self.class_weights)
+            weight = None if weights is None else weights.float()
             loss = nn.functional.cross_entropy(logits.float(), labels, weight=weight)
             if span_logits is not None and span_labels is not None and span_mask is not None:
                 mask = span_mask.float()
@@ -84,15 +85,15 @@ class OwnershipModel(nn.Module):
         """
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        self.classifier.to(dtype).save_pretrained(directory)
-        self.classifier.to(torch.float32)
+        classifier = cast(Any, self.classifier)  # PreTrainedModel.to's stubs reject dtypes
+        classifier.to(dtype).save_pretrained(directory)
+        classifier.to(torch.float32)
         # Loaders that honour the config's dtype (pipeline, from_pretrained with "auto")
         # should compute in float32, whatever precision the weights are stored in.
         config_file = directory / "config.json"
         config = json.loads(config_file.read_text())
         config["dtype"] = "float32"
-        config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "
-")
+        config_file.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n")
         tokenizer.save_pretrained(directory)
         if self.span_head is not None:
             head = {k: v.detach().to(torch.float32).contiguous()
@@ -128,7 +129,7 @@ def load_model(directory: str | Path) -> tuple[OwnershipModel, Any, dict[str, An
     if record.get("span_head") and not has_head:
         raise ModelDirectoryError(f"model directory {directory} has no {SPAN_HEAD_FILE}")
     model = OwnershipModel(classifier, with_span_head=has_head)
-    if has_head:
+    if model.span_head is not None:
         try:
             model.span_head.load_state_dict(load_file(str(directory / SPAN_HEAD_FILE)))
         except Exception as error:

@@ -102,7 +102,7 @@ def build_report(classifier: Classifier, inputs: Sequence[str], output: str | Pa
                  title: str = "ownership-clf report") -> Path:
     """Score the agent turns of each transcript and write one HTML page."""
     colours = colour_map(classifier.labels)
-    skipped: list[str] = []
+    skipped: list[InputError] = []
     sections, rates = [], {}
     for path in expand_inputs(inputs):
         turns = list(read_turns(path, fmt, columns=columns or Columns(),

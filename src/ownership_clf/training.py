@@ -155,7 +155,7 @@ def tune_span_thresholds(classifier, examples: list[Example]) -> dict[str, float
         for low in (0.1, 0.2, 0.3, 0.4, 0.5):
             if low > high:
                 continue
-            predicted = []
+            predicted: list[list[tuple[int, int]]] = []
             for i, text in enumerate(texts):
                 label = classifier.labels[int(probs[i].argmax())]
                 if label == "neutral":
@@ -164,7 +164,9 @@ def tune_span_thresholds(classifier, examples: list[Example]) -> dict[str, float
                 spans = decode_spans(text, encoding["offset_mapping"][i], encoding.word_ids(i),
                                      token_scores[i], label, high, low)
                 predicted.append([(s.start, s.end) for s in spans])
-            score = span_metrics(texts, [e.spans for e in rows], predicted)["token_f1"]
+            metrics = span_metrics(texts, [e.spans for e in rows], predicted)
+            assert metrics is not None  # every row here has gold cues
+            score = metrics["token_f1"]
             if best is None or score > best[0] + 1e-9:
                 best = (score, high, low)
     assert best is not None
