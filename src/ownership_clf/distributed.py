@@ -105,10 +105,15 @@ def score_with_ray(inputs, output: str | Path, model: str | Path | None = None,
     stats.sentences = sentences.count()
     if stats.sentences == 0:
         raise InputError(", ".join(map(str, inputs)), "no agent speech to score")
-    size = workers or max(1, int(ray.available_resources().get("CPU", 1)))
+    cpus = float(ray.cluster_resources().get("CPU", 1))
+    size = workers or max(1, int(cpus) - 1)
+    # Each scorer is a long-lived actor. If the actors reserved every CPU, the tasks that
+    # feed and write them could never be scheduled and the job would hang; so the
+    # scorers together reserve at most all CPUs but one (torch still uses every core).
+    actor_cpus = min(1.0, max(0.1, (cpus - 1) / size)) if cpus > 1 else 0.5
     scored = sentences.map_batches(RayScorer, fn_constructor_args=(str(model) if model else None,
                                                                    batch_size),
-                                   batch_size=1024, concurrency=size)
+                                   batch_size=1024, concurrency=size, num_cpus=actor_cpus)
     suffix = output.suffix.lower()
     if suffix == ".jsonl":
         scored.write_json(str(output))
