@@ -19,3 +19,12 @@ def test_suggest_finds_the_closest_label():
     assert suggest("blame-shift", DEFAULT_LABELS) == "blame_shift"
     assert suggest("Ownersip", DEFAULT_LABELS) == "ownership"
     assert suggest("xyzzy", DEFAULT_LABELS) is None
+
+
+def test_every_label_gets_a_distinct_colour():
+    from ownership_clf.labels import COLOURS, colour_map
+
+    ours = colour_map(DEFAULT_LABELS)
+    assert ours == {label: COLOURS[label] for label in DEFAULT_LABELS}
+    theirs = colour_map([f"label{i}" for i in range(9)])
+    assert len(theirs) == 9 and all(c.startswith("#") for c in theirs.values())

@@ -18,13 +18,12 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .labels import colour_map
+
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Score how contact-centre agents talk to customers.")
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
-
-COLOURS = {"ownership": "green", "blame_shift": "red", "deflection": "dark_orange",
-           "empathetic_apology": "blue", "neutral": "grey50"}
 
 
 def user_errors(command):
@@ -60,10 +59,10 @@ ModelOption = Annotated[Path | None, typer.Option("--model", "-m",
                         help="Model directory (default: the shipped model).")]
 
 
-def highlighted(text: str, spans, label: str) -> Text:
+def highlighted(text: str, spans, colour: str) -> Text:
     rendered = Text(text)
     for span in spans:
-        rendered.stylize(f"bold underline {COLOURS.get(label, 'magenta')}", span.start, span.end)
+        rendered.stylize(f"bold underline {colour}", span.start, span.end)
     return rendered
 
 
@@ -82,10 +81,10 @@ def predict(texts: Annotated[list[str], typer.Argument(help="Sentences to score.
                 "spans": [{"start": s.start, "end": s.end, "text": s.text, "label": s.label,
                            "score": s.score} for s in p.spans]}))
         return
+    colours = colour_map(classifier.labels)
     for p in predictions:
-        colour = COLOURS.get(p.label, "magenta")
-        out.print(Text.assemble((f"{p.label:<19}", f"bold {colour}"), f"{p.score:5.2f}  ",
-                                highlighted(p.text, p.spans, p.label)))
+        out.print(Text.assemble((f"{p.label:<19}", f"bold {colours[p.label]}"),
+                                f"{p.score:5.2f}  ", highlighted(p.text, p.spans, colours[p.label])))
 
 
 class Speaker(str, Enum):
@@ -152,8 +151,9 @@ def score(inputs: Annotated[list[str], typer.Argument(help="Files, folders or gl
     table = Table(title=f"Label rates per transcript ({output})")
     table.add_column("transcript")
     table.add_column("sentences", justify="right")
-    for label in classifier.labels:  # spaces let narrow terminals wrap the headers
-        table.add_column(label.replace("_", " "), justify="right", style=COLOURS.get(label))
+    colours = colour_map(classifier.labels)
+    for label in classifier.labels:
+        table.add_column(label.replace("_", " "), justify="right", style=colours[label])
     for row in totals.table():
         if row["scope"] == "transcript":
             table.add_row(Path(row["name"]).name, str(row["sentences"]),

@@ -182,6 +182,13 @@ def near_duplicate_pairs(texts: Sequence[str], threshold: float = LEAKAGE_THRESH
     return pairs
 
 
+def too_few(source: str, examples: Sequence[Example], minimum: int) -> list[Problem]:
+    """A problem for every label with fewer than `minimum` examples in one file."""
+    counts = Counter(e.label for e in examples)
+    return [Problem(source, None, f"label {label!r} has {count} example(s); at least {minimum} "
+                    "are needed") for label, count in sorted(counts.items()) if count < minimum]
+
+
 def validate_examples(files: dict[str, list[Example]], labels: Sequence[str] | None = None,
                       min_per_label: int | None = None,
                       leakage_threshold: float = LEAKAGE_THRESHOLD) -> list[Problem]:
@@ -190,9 +197,7 @@ def validate_examples(files: dict[str, list[Example]], labels: Sequence[str] | N
     seen_ids: dict[str, Example] = {}
     seen_texts: dict[str, Example] = {}
     for source, examples in files.items():
-        counts: Counter[str] = Counter()
         for example in examples:
-            counts[example.label] += 1
             if labels is not None and example.label not in labels:
                 hint = suggest(example.label, labels)
                 message = f"unknown label {example.label!r}"
@@ -215,10 +220,7 @@ def validate_examples(files: dict[str, list[Example]], labels: Sequence[str] | N
             else:
                 seen_texts[key] = example
         if min_per_label:
-            for label, count in sorted(counts.items()):
-                if count < min_per_label:
-                    problems.append(Problem(source, None, f"label {label!r} has {count} example(s); "
-                                            f"at least {min_per_label} are needed"))
+            problems += too_few(source, examples, min_per_label)
     if len(files) > 1:
         flat = [(source, e) for source, examples in files.items() for e in examples]
         order = {source: n for n, source in enumerate(files)}

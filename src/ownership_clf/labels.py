@@ -28,6 +28,17 @@ PRECEDENCE: tuple[str, ...] = (
 
 NEUTRAL = "neutral"
 
+# One colour per label, shared by the terminal output and the HTML report.
+COLOURS = {"ownership": "#2e7d32", "blame_shift": "#c62828", "deflection": "#ef6c00",
+           "empathetic_apology": "#1565c0", "neutral": "#757575"}
+_SPARE_COLOURS = ("#6a1b9a", "#00838f", "#5d4037", "#ad1457", "#827717", "#37474f")
+
+
+def colour_map(labels: Sequence[str]) -> dict[str, str]:
+    """A colour for every label; an organisation's own labels get spare colours in turn."""
+    spare = iter(_SPARE_COLOURS * (len(labels) // len(_SPARE_COLOURS) + 1))
+    return {label: COLOURS.get(label) or next(spare) for label in labels}
+
 
 def rank(label: str) -> int:
     """Position in PRECEDENCE; labels outside it rank after every known label."""

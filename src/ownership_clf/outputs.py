@@ -25,7 +25,8 @@ class OutputError(Exception):
     """The output path cannot be used; the message says why."""
 
 
-def check_output(path: Path) -> None:
+def prepare_output(path: Path) -> None:
+    """Refuse an unknown output format; create the output folder."""
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
         raise OutputError(f"{path}: output must end in {', '.join(OUTPUT_SUFFIXES)}")
     if path.parent and not path.parent.exists():

@@ -11,16 +11,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .inference import Classifier, TurnPrediction
+from .labels import colour_map
 from .transcripts import Columns, InputError, Turn, expand_inputs, read_turns
-
-COLOURS = {"ownership": "#2e7d32", "blame_shift": "#c62828", "deflection": "#ef6c00",
-           "empathetic_apology": "#1565c0", "neutral": "#9e9e9e"}
-FALLBACK = ["#6a1b9a", "#00838f", "#5d4037", "#ad1457", "#827717", "#37474f"]
-
-
-def colour_map(labels: Sequence[str]) -> dict[str, str]:
-    extra = iter(FALLBACK * 4)
-    return {label: COLOURS.get(label) or next(extra) for label in labels}
 
 
 def rate_chart(rates: dict[str, Counter[str]], labels: Sequence[str],

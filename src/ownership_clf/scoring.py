@@ -17,7 +17,7 @@ from typing import Any
 from tqdm.auto import tqdm
 
 from .inference import Classifier, Prediction
-from .outputs import Journal, check_output, finalise, journal_path, read_journal, row_key
+from .outputs import Journal, finalise, journal_path, prepare_output, read_journal, row_key
 from .sentences import split_sentences
 from .transcripts import Columns, InputError, Turn, expand_inputs, read_turns
 
@@ -170,7 +170,7 @@ def score_files(classifier: Classifier, inputs: Sequence[str], output: str | Pat
     if speaker not in ("agent", "all"):
         raise ValueError("speaker must be 'agent' or 'all'")
     output = Path(output)
-    check_output(output)
+    prepare_output(output)
     paths = expand_inputs(inputs)
     stats, summary = ScoreStats(), Summary(classifier.labels)
     journal_file = journal_path(output)

@@ -24,7 +24,7 @@ import torch
 
 from . import __version__
 from .backbone import resolve_base_model
-from .data import DataError, Example, Problem, validate_examples, validate_files
+from .data import DataError, Example, Problem, read_examples, too_few, validate_examples
 from .labels import DEFAULT_LABELS
 from .modeling import OwnershipModel
 
@@ -195,20 +195,20 @@ def train(train_path: str | Path, output: str | Path, validation_path: str | Pat
 
     config = config or TrainConfig()
     paths = [str(train_path)] + ([str(validation_path)] if validation_path else [])
-    files, problems = validate_files(paths, min_per_label=None)
+    problems: list[Problem] = []
+    files = {path: read_examples(path, problems) for path in paths}
     train_examples = files[str(train_path)]
     labels = label_order({e.label for e in train_examples})
     if len(labels) < 2:
         problems.append(Problem(str(train_path), None, "training needs at least two labels"))
-    problems += validate_examples({str(train_path): train_examples},
-                                  min_per_label=config.min_per_label)
-    problems = list({str(p): p for p in problems}.values())
-    if validation_path:
-        val_examples = files[str(validation_path)]
-        problems += validate_examples({str(validation_path): val_examples}, labels=labels)
+    problems += too_few(str(train_path), train_examples, config.min_per_label)
+    # labels of the validation file must be the training labels; duplicates; leakage
+    problems += validate_examples(files, labels=labels)
     if problems:
         raise DataError(problems)
-    if not validation_path:
+    if validation_path:
+        val_examples = files[str(validation_path)]
+    else:
         train_examples, val_examples = split_validation(train_examples, config.validation_fraction,
                                                         config.seed)
 
