@@ -95,3 +95,9 @@ def test_evaluate_with_labels_the_model_lacks(tiny_model, tmp_path):
     data.write_text(json.dumps({"text": "buy the premium plan", "label": "upsell"}) + "\n")
     result = run("evaluate", "--data", data, "--model", tiny_model)
     assert result.exit_code == 2 and "labels the model does not know: upsell" in result.output
+
+
+def test_ray_engine_refuses_options_it_cannot_honour(tiny_model, tmp_path):
+    result = run("score", ROOT / "examples", "-o", tmp_path / "o.jsonl", "--engine", "ray",
+                 "--summary", tmp_path / "s.csv", "--model", tiny_model)
+    assert result.exit_code == 2 and "--engine local only" in result.output

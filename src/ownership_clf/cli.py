@@ -135,6 +135,9 @@ def score(inputs: Annotated[list[str], typer.Argument(help="Files, folders or gl
     if engine is Engine.ray:
         from .distributed import score_with_ray
 
+        if summary or resume:  # refuse rather than silently ignore
+            raise ValueError("--summary and --resume work with --engine local only")
+
         stats = score_with_ray(inputs, output, model=model, fmt=fmt, speaker=speaker.value,
                                columns=columns, skip_bad=skip_bad, batch_size=batch_size,
                                address=address)
