@@ -15,7 +15,7 @@ from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
-from .outputs import OUTPUT_SUFFIXES, OutputError
+from .outputs import OUTPUT_SUFFIXES, OutputError, csv_cell
 from .scoring import ScoreStats, prediction_fields, sentence_fields
 from .transcripts import Columns, InputError, expand_inputs, read_turns
 
@@ -69,8 +69,8 @@ class RayScorer:
 
 
 def _for_csv(batch: dict[str, Any]) -> dict[str, Any]:
-    batch["scores"] = [json.dumps(v) for v in batch["scores"]]
-    batch["spans"] = [json.dumps(list(v)) for v in batch["spans"]]
+    batch["scores"] = [csv_cell(v) for v in batch["scores"]]
+    batch["spans"] = [csv_cell(list(v)) for v in batch["spans"]]  # Ray hands over arrays
     return batch
 
 

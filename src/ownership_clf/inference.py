@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, overload
@@ -165,15 +166,21 @@ class Classifier:
         bar.close()
         return encoding, probs, token_scores
 
+    @contextmanager
+    def _full_precision(self, needed: bool) -> Iterator[None]:
+        """Gradients for attribution need float32: switch the model once per call, not per row."""
+        if not needed or self.precision == "fp32":
+            yield
+            return
+        self.model.float()
+        try:
+            yield
+        finally:
+            self.model.to(torch.bfloat16)
+
     def _attributions(self, encoding, row: int, target: int) -> np.ndarray:
         ids = torch.tensor([encoding["input_ids"][row]], device=self.device)
-        mask = torch.ones_like(ids)
-        model = self.model.float()
-        try:
-            scores = integrated_gradients(model, ids, mask, target)
-        finally:
-            if self.precision == "bf16":
-                self.model.to(torch.bfloat16)
+        scores = integrated_gradients(self.model, ids, torch.ones_like(ids), target)
         return scores.detach().cpu().numpy()
 
     # -- public API -------------------------------------------------------------------
@@ -198,16 +205,18 @@ class Classifier:
             return []
         encoding, probs, token_scores = self._forward(items, batch_size, spans, progress)
         results = []
-        for row, text in enumerate(items):
-            best = int(probs[row].argmax())
-            label = self.labels[best]
-            found: list[Span] = []
-            if spans and label != NEUTRAL:
-                found = self._spans_for(text, encoding, row, best, token_scores[row])
-            results.append(Prediction(
-                text=text, label=label, score=float(probs[row, best]),
-                scores={name: float(p) for name, p in zip(self.labels, probs[row], strict=True)},
-                spans=found))
+        with self._full_precision(spans and not self.has_span_head):
+            for row, text in enumerate(items):
+                best = int(probs[row].argmax())
+                label = self.labels[best]
+                found: list[Span] = []
+                if spans and label != NEUTRAL:
+                    found = self._spans_for(text, encoding, row, best, token_scores[row])
+                results.append(Prediction(
+                    text=text, label=label, score=float(probs[row, best]),
+                    scores={name: float(p) for name, p in zip(self.labels, probs[row],
+                                                               strict=True)},
+                    spans=found))
         return results[0] if single else results
 
     def _spans_for(self, text, encoding, row, best, scores) -> list[Span]:

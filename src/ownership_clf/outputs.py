@@ -87,7 +87,8 @@ class Journal:
         self.handle.close()
 
 
-def _csv_value(value: Any) -> Any:
+def csv_cell(value: Any) -> Any:
+    """A CSV cell: nested values (scores, spans) as JSON, missing values empty."""
     if isinstance(value, (dict, list)):
         return json.dumps(value, ensure_ascii=False)
     return "" if value is None else value
@@ -106,7 +107,7 @@ def finalise(journal: Path, target: Path, labels: tuple[str, ...] | None = None,
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
             for row in read_journal(journal):
-                writer.writerow({k: _csv_value(row.get(k)) for k in COLUMNS})
+                writer.writerow({k: csv_cell(row.get(k)) for k in COLUMNS})
     else:
         import pyarrow as pa
         import pyarrow.parquet as pq
